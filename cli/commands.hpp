@@ -1,0 +1,10 @@
+#pragma once
+// Each sub-command registers its options on the CLI11 app and runs when chosen.
+
+#include <CLI/CLI.hpp>
+
+namespace vx::cli {
+
+void add_sign_command(CLI::App& app);
+
+}  // namespace vx::cli
