@@ -6,5 +6,6 @@
 namespace vx::cli {
 
 void add_sign_command(CLI::App& app);
+void add_db_command(CLI::App& app);
 
 }  // namespace vx::cli

@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
     CLI::App app{"video-export: signed iCalendar feeds of video-conference, webcast and recording bookings"};
     app.require_subcommand(1);
     vx::cli::add_sign_command(app);
+    vx::cli::add_db_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

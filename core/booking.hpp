@@ -2,7 +2,9 @@
 // One exported booking as the query layer hands it over, and the rules that
 // turn its stored values into what a calendar shows (DESIGN.md §5): fallbacks
 // to the event, the SUMMARY prefix, approval state, location text. The ICS
-// and JSON writers share these, so both renderings always agree.
+// and JSON writers share these, so both renderings always agree on values;
+// only the ICS drops the control characters RFC 5545 cannot carry (JSON
+// escapes them instead).
 
 #include <cstdint>
 #include <optional>

@@ -2,6 +2,8 @@
 
 #include <date/tz.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <string>
 
@@ -13,10 +15,6 @@ namespace {
 
 using std::chrono::microseconds;
 using LocalTime = date::local_time<microseconds>;
-
-// The last representable instant of a day: with microsecond storage,
-// "23:59:59" must also cover 23:59:59.5 (docs/api.md).
-constexpr auto end_of_day = std::chrono::hours{24} - microseconds{1};
 
 enum class Side { from, to, day };
 
@@ -141,7 +139,14 @@ DateValue parse_date_value(std::string_view text, Side side, Zone zone, Timestam
 }
 
 Timestamp first_instant(date::local_days d, Zone zone) { return resolve(LocalTime{d}, zone); }
-Timestamp last_instant(date::local_days d, Zone zone) { return resolve(LocalTime{d} + end_of_day, zone); }
+// The last representable instant of a day ("23:59:59" must also cover
+// 23:59:59.5 with microsecond storage): one microsecond before the next day
+// starts. Resolving local 23:59:59.999999 instead would take the earlier pass
+// when a day ends in a DST overlap (America/Santiago, Africa/Cairo fall back
+// from 24:00 to 23:00) and leave the repeated hour in no day at all.
+Timestamp last_instant(date::local_days d, Zone zone) {
+    return first_instant(d + date::days{1}, zone) - microseconds{1};
+}
 
 }  // namespace
 
@@ -149,8 +154,20 @@ Zone find_zone(std::string_view name) {
     try {
         return date::locate_zone(name);
     } catch (const std::runtime_error&) {
-        bad_request("Bad timezone: '" + std::string(name) + "'");
     }
+    // Indico resolved zones with pytz, which ignores case ("europe/zurich"):
+    // links made there must keep working. (With the system tzdata, old names
+    // such as US/Eastern are zones of their own, so this finds them too.)
+    const auto same = [name](std::string_view candidate) {
+        return candidate.size() == name.size() &&
+               std::equal(candidate.begin(), candidate.end(), name.begin(), [](char a, char b) {
+                   return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+               });
+    };
+    const date::tzdb& db = date::get_tzdb();
+    for (const date::time_zone& z : db.zones)
+        if (same(z.name())) return &z;
+    bad_request("Bad timezone: '" + std::string(name) + "'");
 }
 
 TimeWindow parse_time_window(std::optional<std::string_view> from, std::optional<std::string_view> to,

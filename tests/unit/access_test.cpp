@@ -172,7 +172,7 @@ TEST_CASE("'ak' is preferred to 'apikey' and a blank key is no key") {
     CHECK_FALSE(read_key_request(QueryString::parse("ak=")).present);
 }
 
-TEST_CASE("unknown, inactive, and keys of deleted or blocked accounts are invalid; a blocked key says so") {
+TEST_CASE("unknown, inactive, and keys of deleted or blocked accounts are invalid, and a blocked key says so") {
     const std::string q = "ak=" + std::string(token);
     CHECK(decide(SecurityMode::key, q, nullptr).message == "Invalid API key");
     ApiKeyRecord k = make_key();

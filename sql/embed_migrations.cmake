@@ -1,0 +1,22 @@
+# Writes the numbered migrations in sql/migrations/ into a C++ source file, so
+# `video-export db migrate` carries its schema with it (no source tree needed).
+# Inputs: OUTPUT (the .cpp to write), INPUT_DIR (the migrations folder).
+file(GLOB files "${INPUT_DIR}/*.sql")
+list(SORT files)
+set(body "")
+foreach(path IN LISTS files)
+  get_filename_component(name "${path}" NAME_WE)
+  string(REGEX MATCH "^[0-9]+" number "${name}")
+  if(number STREQUAL "")
+    message(FATAL_ERROR "migration ${path}: the file name must start with its number")
+  endif()
+  math(EXPR version "${number}")
+  file(READ "${path}" sql)
+  string(FIND "${sql}" ")vxsql\"" clash)
+  if(NOT clash EQUAL -1)
+    message(FATAL_ERROR "migration ${path} contains the raw-string delimiter")
+  endif()
+  string(APPEND body "    {${version}, \"${name}\", R\"vxsql(${sql})vxsql\"},\n")
+endforeach()
+file(WRITE "${OUTPUT}.tmp" "// Generated from sql/migrations/ by sql/embed_migrations.cmake. Do not edit.\n#include \"sql/migrations.hpp\"\n\nnamespace vx::sql {\n\nconst std::vector<Migration>& known_migrations() {\n    static const std::vector<Migration> all = {\n${body}    };\n    return all;\n}\n\n}  // namespace vx::sql\n")
+file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)
