@@ -12,6 +12,8 @@ packages=(
   libtomlplusplus-dev libhowardhinnant-date-dev libbenchmark-dev tzdata
   # tests: independent signers and feed parsers
   python3 python3-icalendar php-cli nodejs npm curl
+  # tests: a real PostgreSQL 15 (tests/pg/cluster.sh runs its own throwaway cluster)
+  postgresql-15
 )
 
 missing=()

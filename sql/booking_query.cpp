@@ -94,6 +94,10 @@ enum Column {
 
 }  // namespace
 
+std::string_view booking_query_sql(SortKey order, bool descending) {
+    return variants()[std::size_t(order) * 2 + descending].sql;
+}
+
 std::int64_t select_bookings(Connection& connection, const BookingQuery& q, const ServiceCatalogue& catalogue,
                              const std::function<void(const BookingRow&)>& on_row) {
     if (q.service_types.empty()) return 0;  // only retired services: nothing to ask

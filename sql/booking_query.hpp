@@ -29,6 +29,9 @@ struct BookingQuery {
     std::int64_t offset = 0;
 };
 
+// The statement text for one order and direction (for EXPLAIN in tests).
+std::string_view booking_query_sql(SortKey order, bool descending);
+
 // Rows handed to `on_row` point into libpq's buffers: valid during the call.
 // Returns the number of rows.
 std::int64_t select_bookings(Connection& connection, const BookingQuery& query, const ServiceCatalogue& catalogue,

@@ -50,7 +50,12 @@ Connection Connection::open(const std::string& dsn, StatementMode mode) {
     PQsetNoticeProcessor(raw, [](void*, const char*) {}, nullptr);
     // Text we send and receive is UTF-8 whatever the server's default is;
     // times in results are binary, so DateStyle and TimeZone do not matter.
-    if (PQsetClientEncoding(raw, "UTF8") != 0) c.fail("set client_encoding on");
+    // A SQL_ASCII database stores bytes unchecked, and the server would refuse
+    // to convert invalid ones to UTF-8, failing the whole feed: take its bytes
+    // as they are, the writers replace what is not UTF-8.
+    const char* server_encoding = PQparameterStatus(raw, "server_encoding");
+    const bool raw_bytes = server_encoding && std::string_view(server_encoding) == "SQL_ASCII";
+    if (PQsetClientEncoding(raw, raw_bytes ? "SQL_ASCII" : "UTF8") != 0) c.fail("set client_encoding on");
     return c;
 }
 
