@@ -198,7 +198,9 @@ DemoSummary load_demo_data(Connection& c, const DemoOptions& o) {
              CopyRow row(out);
              row.num(id);
              if (id == 1) row.null();
-             else row.num(rng.between(std::max<std::int64_t>(1, id / 3), id - 1));
+             // A parent among the ids around id/6: trees four or five levels
+             // deep, like real sites' category trees.
+             else row.num(rng.between(std::max<std::int64_t>(1, id / 8), std::max<std::int64_t>(1, id / 4)));
              const int mode = int(rng.below(100));
              row.text(id == 1 ? std::string("Home") : fmt::format("{} {}", rng.pick(groups), id))
                  .text(id == 1 ? "public" : mode < 70 ? "inheriting" : mode < 85 ? "public" : "protected")
