@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     vx::cli::add_sign_command(app);
     vx::cli::add_db_command(app);
+    vx::cli::add_serve_command(app);
+    vx::cli::add_check_config_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

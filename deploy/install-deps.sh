@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
 # Installs every build and test dependency of video-export: Debian 12 packages,
 # and the npm packages the parser tests use. Safe to run again: it installs
-# only what is missing.
+# only what is missing. `--runtime`: only what building and running need.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(
-  # build
+# build, and what `deploy/quickstart.sh` runs: the database and a web server
+runtime=(
   cmake ninja-build g++ pkg-config
   libfcgi-dev libssl-dev libpq-dev libfmt-dev catch2 libcli11-dev
   libtomlplusplus-dev libhowardhinnant-date-dev libbenchmark-dev tzdata
-  # tests: independent signers and feed parsers
-  python3 python3-icalendar php-cli nodejs npm curl
-  # tests: a real PostgreSQL 15 (tests/pg/cluster.sh runs its own throwaway cluster)
-  postgresql-15
+  postgresql-15 nginx curl
 )
+# tests: independent signers and feed parsers, a FastCGI client, Apache, TLS
+testing=(
+  libfcgi-bin python3 python3-icalendar php-cli nodejs npm apache2 openssl
+)
+packages=("${runtime[@]}")
+[[ ${1:-} == --runtime ]] || packages+=("${testing[@]}")
 
 missing=()
 for p in "${packages[@]}"; do
@@ -34,6 +37,6 @@ if ((${#missing[@]})); then
 fi
 
 # ical.js (Thunderbird's parser) for the parser tests, pinned by the lock file.
-if [[ ! -d tests/parsers/node_modules/ical.js ]]; then
+if [[ ${1:-} != --runtime && ! -d tests/parsers/node_modules/ical.js ]]; then
   npm ci --prefix tests/parsers --no-audit --no-fund
 fi

@@ -21,11 +21,13 @@ constexpr Statement record_usage{"record_key_usage", R"sql(
 WITH locked AS (
     SELECT k.id FROM video_export.api_keys k WHERE k.id = ANY ($1::bigint[]) ORDER BY k.id FOR UPDATE
 )
+-- Workers flush independently: a batch that arrives late must not overwrite
+-- the details of a later request (SET expressions all see the old row).
 UPDATE video_export.api_keys k
-   SET last_used_dt = u.used_at,
-       last_used_ip = NULLIF(u.ip, '')::inet,
-       last_used_uri = u.uri,
-       last_used_auth = u.authenticated,
+   SET last_used_dt = CASE WHEN u.used_at >= coalesce(k.last_used_dt, '-infinity') THEN u.used_at ELSE k.last_used_dt END,
+       last_used_ip = CASE WHEN u.used_at >= coalesce(k.last_used_dt, '-infinity') THEN NULLIF(u.ip, '')::inet ELSE k.last_used_ip END,
+       last_used_uri = CASE WHEN u.used_at >= coalesce(k.last_used_dt, '-infinity') THEN u.uri ELSE k.last_used_uri END,
+       last_used_auth = CASE WHEN u.used_at >= coalesce(k.last_used_dt, '-infinity') THEN u.authenticated ELSE k.last_used_auth END,
        use_count = k.use_count + u.requests
   FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::boolean[], $6::bigint[])
            AS u (id, used_at, ip, uri, authenticated, requests),

@@ -91,7 +91,7 @@ TEST_CASE("usage batching loses nothing: N recorded requests add exactly N") {
                     std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(
                                        (t0 + std::chrono::seconds{136}).time_since_epoch()).count()) +
                     " microseconds' FROM video_export.api_keys WHERE id = " + std::to_string(k1)) == "t");
-    batch.record(k1, {t0, "not an address", "/x", false});
+    batch.record(k1, {t0 + std::chrono::seconds{200}, "not an address", "/x", false});
     batch.flush(c);
     CHECK(scalar(c, "SELECT use_count || ' ' || (last_used_ip IS NULL) FROM video_export.api_keys WHERE id = " +
                     std::to_string(k1)) == "138 true");
