@@ -29,7 +29,8 @@ public:
 
 private:
     void value(std::string_view v, bool escape);
-    void put(const char* bytes, std::size_t n);
+    void put(const char* bytes, std::size_t n);           // one unit, never split
+    void put_run(const char* bytes, std::size_t n);       // single-octet units
 
     std::string& out_;
     std::size_t column_ = 0;  // octets on the current physical line

@@ -3,7 +3,6 @@
 #include <date/date.h>
 #include <fmt/compile.h>
 
-#include <iterator>
 
 namespace vx {
 namespace {
@@ -30,16 +29,22 @@ Fields fields(Timestamp t) {
 
 }  // namespace
 
+// Formatted into a fixed buffer, then appended once: five of these per
+// event, and a back_inserter would grow the string a character at a time.
 void append_ical_utc(std::string& out, Timestamp t) {
     const Fields f = fields(t);
-    fmt::format_to(std::back_inserter(out), FMT_COMPILE("{:04}{:02}{:02}T{:02}{:02}{:02}Z"), f.year, f.month, f.day,
-                   f.hour, f.minute, f.second);
+    char buffer[16];
+    fmt::format_to(buffer, FMT_COMPILE("{:04}{:02}{:02}T{:02}{:02}{:02}Z"), f.year, f.month, f.day, f.hour, f.minute,
+                   f.second);
+    out.append(buffer, sizeof buffer);
 }
 
 void append_iso_utc(std::string& out, Timestamp t) {
     const Fields f = fields(t);
-    fmt::format_to(std::back_inserter(out), FMT_COMPILE("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z"), f.year, f.month,
-                   f.day, f.hour, f.minute, f.second);
+    char buffer[20];
+    fmt::format_to(buffer, FMT_COMPILE("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z"), f.year, f.month, f.day, f.hour,
+                   f.minute, f.second);
+    out.append(buffer, sizeof buffer);
 }
 
 std::string iso_utc(Timestamp t) {
