@@ -47,8 +47,14 @@
 # sweep drop that slot again once the standby is down.
 set -euo pipefail
 
-PG_BINDIR=${PG_BINDIR:-/usr/lib/postgresql/15/bin}
-PG_START_TIMEOUT=${PG_START_TIMEOUT:-60}
+# shellcheck source-path=SCRIPTDIR source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+PG_SCRIPT=standby.sh
+SERVER_KIND=standby
+USAGE_LINES=2,11
+SAY_ELAPSED=1
+SKIP_MISSING_ROOT=1 # a recorded standby may be gone already (sweep)
 PG_BASEBACKUP_TIMEOUT=${PG_BASEBACKUP_TIMEOUT:-300}
 PG_STANDBY_TIMEOUT=${PG_STANDBY_TIMEOUT:-60}
 ROOT_PREFIX=/tmp/video-export-pg-standby.
@@ -56,72 +62,6 @@ ROOT_PREFIX=/tmp/video-export-pg-standby.
 # primary's state directory (line 1), its data directory (line 2) and the
 # name of our replication slot on it (line 3).
 MARKER=.made-by-video-export-standby-sh
-STATE_FILES=(dsn dsn_tcp datadir port logfile)
-
-say()  { echo "standby.sh: [${SECONDS}s] $*"; }
-warn() { echo "standby.sh: $*" >&2; }
-die()  { warn "$*"; exit 1; }
-
-usage() {
-  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2
-  exit 2
-}
-
-# Server programs run as `postgres` when we are root (see cluster.sh); `9>&-`
-# keeps the postmaster from inheriting the state lock.
-as_pg() {
-  if ((EUID == 0)); then
-    runuser -u postgres -- "$@" 9>&-
-  else
-    "$@" 9>&-
-  fi
-}
-
-lock_state() {
-  exec 9>>"$1/.lock"
-  flock -w 300 9 || die "timed out waiting for the lock on $1"
-}
-
-port_in_use() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
-pick_port() {
-  local port tries
-  for ((tries = 0; tries < 50; tries++)); do
-    port=$((15000 + RANDOM % 17000))
-    if ! port_in_use "$port"; then
-      echo "$port"
-      return 0
-    fi
-  done
-  die "found no free TCP port on 127.0.0.1"
-}
-
-is_our_root() {
-  [[ $1 == "$ROOT_PREFIX"* && $1 != *..* && -f $1/$MARKER ]]
-}
-
-# The PID of the postmaster serving DATA, if alive and really on DATA.
-postmaster_pid() {
-  local data=$1 pid
-  [[ -f $data/postmaster.pid ]] || return 1
-  pid=$(head -n1 "$data/postmaster.pid")
-  [[ $pid =~ ^[0-9]+$ && -r /proc/$pid/cmdline ]] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$data" || return 1
-  echo "$pid"
-}
-
-stop_server() {
-  local data=$1 pid
-  pid=$(postmaster_pid "$data") || return 0
-  as_pg "$PG_BINDIR/pg_ctl" -D "$data" -m fast -w -t 60 stop && return 0
-  as_pg "$PG_BINDIR/pg_ctl" -D "$data" -m immediate -w -t 30 stop && return 0
-  pid=$(postmaster_pid "$data") || return 0
-  warn "killing postmaster $pid"
-  kill -KILL "$pid" 2>/dev/null || true
-  for _ in $(seq 50); do postmaster_pid "$data" >/dev/null || break; sleep 0.1; done
-}
 
 # Drops the replication slot of ROOT (ours, its server stopped) on the
 # primary, if that primary is still the one the marker names and is up (a
@@ -144,51 +84,13 @@ drop_slot() {
   warn "could not drop replication slot $slot on the primary"
 }
 
-# Stops the server of ROOT (ours), drops its slot and deletes ROOT; copies
-# its log to COPY_LOG_TO.
-remove_root() {
-  local root=$1 copy_log_to=${2:-}
-  [[ -e $root ]] || return 0 # already gone (sweep)
-  if ! is_our_root "$root"; then
-    warn "not deleting $root: it was not made by standby.sh"
-    return 0
-  fi
-  stop_server "$root/data"
-  drop_slot "$root"
-  if [[ -n $copy_log_to && -f $root/server.log ]]; then
-    cp -f "$root/server.log" "$copy_log_to" || true
-  fi
-  rm -rf -- "$root"
-}
+# remove_root (common.sh) drops the slot of a standby it has stopped.
+on_server_stopped() { drop_slot "$1"; }
 
-# Stops and deletes the standby recorded in STATE_DIR, whatever state it is in.
-teardown() {
-  local state=$1 data
-  if [[ -s $state/datadir ]]; then
-    data=$(<"$state/datadir")
-    remove_root "${data%/data}" "$state/server.log"
-  fi
-  for f in "${STATE_FILES[@]}"; do rm -f -- "$state/$f"; done
-}
-
-on_start_failure() {
-  local rc=$? state=$START_STATE data root
-  trap - EXIT
-  ((rc == 0)) && return 0
-  warn "start failed (exit $rc)"
-  if [[ -s $state/datadir ]]; then
-    data=$(<"$state/datadir")
-    root=${data%/data}
-    for log in "$root/basebackup.log" "$root/server.log"; do
-      if [[ -s $log ]]; then
-        echo "----- $log -----" >&2
-        cat "$log" >&2
-        echo "----- end of $log -----" >&2
-      fi
-    done
-  fi
-  teardown "$state" || true
-  exit "$rc"
+# What a failed start shows.
+start_failure_logs() {
+  echo "$1/basebackup.log"
+  echo "$1/server.log"
 }
 
 # `key=value` of a conninfo string without quoting (what cluster.sh writes).
@@ -205,7 +107,7 @@ query() {
 }
 
 cmd_start() {
-  local primary=$1 state=$2 root data port dsn primary_dsn primary_host primary_port primary_data db deadline slot attempt
+  local primary=$1 state=$2 root data port dsn primary_dsn primary_host primary_port primary_data db deadline slot
   [[ -d $primary ]] || die "no primary state directory $primary"
   primary=$(cd "$primary" && pwd -P)
   mkdir -p "$state"
@@ -213,10 +115,7 @@ cmd_start() {
   [[ $state != "$primary" ]] || die "the standby needs its own state directory"
   lock_state "$state"
 
-  if [[ -s $state/dsn ]] && "$PG_BINDIR/pg_isready" -q -d "$(<"$state/dsn")"; then
-    say "already running: $(<"$state/dsn")"
-    return 0
-  fi
+  if already_running "$state"; then return 0; fi
   teardown "$state"
   rm -f -- "$state/server.log"
 
@@ -245,12 +144,7 @@ cmd_start() {
   slot=vx_standby_$(printf '%s' "$root" | md5sum | cut -c1-16)
   printf '%s\n%s\n%s\n' "$primary" "$primary_data" "$slot" >"$root/$MARKER"
   data=$root/data
-  echo "$data" >"$state/datadir"
-  START_STATE=$state
-  trap on_start_failure EXIT
-  if ((EUID == 0)); then chown postgres: "$root" "$root/$MARKER"; fi
-  chmod 755 "$root" # test programs of other users reach the socket (see cluster.sh)
-  cd "$root"
+  adopt_root "$state" "$root"
 
   # The slot keeps the WAL from now on (reserved at once), before the copy
   # starts; recorded in the marker above, so any failure from here drops it.
@@ -283,20 +177,9 @@ wal_receiver_status_interval = 1
 cluster_name = 'video-export-standby'
 EOF
 
-  for ((attempt = 1; ; attempt++)); do
-    port=$(pick_port)
-    echo "port = $port  # standby.sh, attempt $attempt" >>"$data/postgresql.conf"
-    # -w returns once the standby accepts read-only connections.
-    if as_pg "$PG_BINDIR/pg_ctl" -D "$data" -l "$root/server.log" -w -t "$PG_START_TIMEOUT" start; then
-      break
-    fi
-    if ((attempt < 10)) && ! [[ -f $data/postmaster.pid ]] &&
-      grep -qE 'could not bind|Address already in use|could not create any TCP/IP sockets' "$root/server.log"; then
-      warn "port $port was taken, retrying with another one"
-      continue
-    fi
-    die "pg_ctl start failed"
-  done
+  # Returns once the standby accepts read-only connections.
+  start_server "$root"
+  port=$SERVER_PORT
 
   say "server up on port $port, waiting for streaming"
   # Ready means: in recovery, answering, and receiving WAL from the primary.
@@ -308,31 +191,8 @@ EOF
     sleep 0.1
   done
 
-  echo "$port" >"$state/port"
-  echo "$root/server.log" >"$state/logfile"
-  echo "host=127.0.0.1 port=$port dbname=$db user=postgres" >"$state/dsn_tcp"
-  echo "$dsn" >"$state/dsn.tmp"
-  mv -f "$state/dsn.tmp" "$state/dsn"
-  trap - EXIT
+  publish_state "$state" "$root" "$port" "$db"
   say "started: $dsn (data: $data, primary: $primary_data, slot: $slot)"
-}
-
-cmd_stop() {
-  local state=$1
-  if [[ ! -d $state ]]; then
-    say "nothing to stop in $state"
-    return 0
-  fi
-  state=$(cd "$state" && pwd -P)
-  lock_state "$state"
-  cd /
-  if [[ ! -s $state/datadir ]]; then
-    teardown "$state"
-    say "nothing to stop in $state"
-    return 0
-  fi
-  teardown "$state"
-  say "stopped and removed the standby of $state"
 }
 
 # Every standby whose marker names PRIMARY_STATE_DIR, whether or not its own
