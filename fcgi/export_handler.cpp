@@ -195,8 +195,11 @@ void ExportHandler::answer_export(const HttpRequest& request, std::string_view a
     const ApiKeyRecord& user = require_user(access);
     outcome.key_id = user.key_id;
 
-    // Parameters.
-    const ServiceSelection selection = db_.catalogue().resolve(route.slugs);
+    // Parameters. The catalogue is copied (a handful of rows): a data-version
+    // change later in this request reloads the worker's, and the selection
+    // and the rows point into this one.
+    const ServiceCatalogue catalogue = db_.catalogue();
+    const ServiceSelection selection = catalogue.resolve(route.slugs);
     const ExportParams params = parse_export_params(query, params_, now);
 
     // Validators: a poll that changed nothing ends here.
@@ -255,7 +258,6 @@ void ExportHandler::answer_export(const HttpRequest& request, std::string_view a
         q.order = params.order;
         q.descending = params.descending;
         q.offset = params.offset;
-        const ServiceCatalogue& catalogue = db_.catalogue();
 
         // Without a limit of the caller's the server's cap applies; whether it
         // cuts anything off must be known before the headers go out.
