@@ -16,6 +16,7 @@
 #include "fcgi/log.hpp"
 #include "fcgi/metrics.hpp"
 #include "sql/booking_query.hpp"
+#include "sql/transaction.hpp"
 
 namespace vx::service {
 namespace {
@@ -44,25 +45,6 @@ void send_error(FastcgiOutput& out, int status, std::string_view message, Header
 Timestamp now_utc() {
     return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
 }
-
-// A transaction that sees one snapshot of the whole feed; rolled back unless
-// committed (a read-only transaction has nothing to keep anyway).
-class ReadSnapshot {
-public:
-    explicit ReadSnapshot(sql::Connection& c) : c_(c) { c_.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }
-    ~ReadSnapshot() {
-        try {
-            if (c_.in_transaction()) c_.exec("ROLLBACK");
-        } catch (...) {
-        }
-    }
-    ReadSnapshot(const ReadSnapshot&) = delete;
-    ReadSnapshot& operator=(const ReadSnapshot&) = delete;
-    void commit() { c_.exec("COMMIT"); }
-
-private:
-    sql::Connection& c_;
-};
 
 }  // namespace
 
@@ -160,7 +142,7 @@ void ExportHandler::answer(const HttpRequest& request, FastcgiOutput& out, Outco
 void ExportHandler::answer_ping(FastcgiOutput& out) {
     const Headers headers = {{"Content-Type", "text/plain; charset=utf-8"}, {"Cache-Control", "no-store"}};
     try {
-        db_.guarded([&] { db_.reader().exec("SELECT 1"); });
+        db_.guarded([&] { sql::ping(db_.reader()); });
         out.send(200, headers, "pong\n");
     } catch (const DatabaseUnavailable&) {
         out.send(503, headers, "database unavailable\n");
@@ -241,7 +223,7 @@ void ExportHandler::answer_export(const HttpRequest& request, std::string_view a
     // Generate from one snapshot.
     db_.guarded([&] {
         sql::Connection& c = db_.reader();
-        ReadSnapshot snapshot(c);
+        sql::ReadSnapshot snapshot(c);
         const sql::DataVersion seen = sql::read_data_version(c);
         if (seen.version != version.version) {
             version = seen;
