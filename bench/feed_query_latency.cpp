@@ -12,9 +12,9 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
-#include <date/date.h>
 #include <fmt/format.h>
 
+#include "core/date_range.hpp"
 #include "sql/booking_query.hpp"
 #include "sql/catalogue_store.hpp"
 
@@ -31,10 +31,12 @@ int main(int argc, char** argv) {
     app.add_option("--runs", runs)->capture_default_str();
     CLI11_PARSE(app, argc, argv);
 
-    int y = 0;
-    unsigned m = 0, d = 0;
-    if (std::sscanf(from.c_str(), "%d-%u-%u", &y, &m, &d) != 3) return 2;
-    const vx::Timestamp start{date::sys_days{date::year{y} / m / d}.time_since_epoch()};
+    const auto day = vx::parse_utc_date(from);
+    if (!day) {
+        std::fprintf(stderr, "--from must be a date YYYY-MM-DD\n");
+        return 2;
+    }
+    const vx::Timestamp start = *day;
 
     vx::sql::Connection c = vx::sql::Connection::open(dsn);
     const vx::ServiceCatalogue catalogue = vx::sql::load_catalogue(c);

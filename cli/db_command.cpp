@@ -1,15 +1,14 @@
 // `video-export db migrate` and `video-export db demo-data`.
 
 #include <chrono>
-#include <cstdio>
 #include <memory>
 #include <stdexcept>
 #include <string>
 
-#include <date/date.h>
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "core/date_range.hpp"
 #include "sql/demo_data.hpp"
 #include "sql/migrations.hpp"
 
@@ -33,13 +32,9 @@ void run_migrate(const DbOptions& o) {
 Timestamp anchor_of(const std::string& text) {
     using namespace std::chrono;
     if (text.empty()) return Timestamp{floor<days>(system_clock::now()).time_since_epoch()};
-    int y = 0;
-    unsigned m = 0, d = 0;
-    char tail = 0;
-    if (std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3 ||
-        !date::year_month_day{date::year{y}, date::month{m}, date::day{d}}.ok())
-        throw std::invalid_argument("--anchor must be a date YYYY-MM-DD, got '" + text + "'");
-    return Timestamp{date::sys_days{date::year{y} / date::month{m} / date::day{d}}.time_since_epoch()};
+    const auto day = parse_utc_date(text);
+    if (!day) throw std::invalid_argument("--anchor must be a date YYYY-MM-DD, got '" + text + "'");
+    return *day;
 }
 
 void run_demo(const DbOptions& o) {

@@ -170,6 +170,12 @@ Zone find_zone(std::string_view name) {
     bad_request("Bad timezone: '" + std::string(name) + "'");
 }
 
+std::optional<Timestamp> parse_utc_date(std::string_view text) {
+    const auto ymd = parse_iso_date(text);
+    if (!ymd) return std::nullopt;
+    return Timestamp{date::sys_days{*ymd}.time_since_epoch()};
+}
+
 TimeWindow parse_time_window(std::optional<std::string_view> from, std::optional<std::string_view> to,
                              std::optional<std::string_view> day, Zone zone, Timestamp now) {
     TimeWindow w;

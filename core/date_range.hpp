@@ -23,6 +23,10 @@ using Zone = const date::time_zone*;
 // An IANA zone by its exact name; 400 "Bad timezone: 'X'" otherwise.
 Zone find_zone(std::string_view name);
 
+// "YYYY-MM-DD" (a valid calendar date) → 00:00 UTC of that day. For tools
+// that take a day on the command line; requests go through parse_time_window.
+std::optional<Timestamp> parse_utc_date(std::string_view text);
+
 struct TimeWindow {
     std::optional<Timestamp> from;  // bookings ending before this are left out
     std::optional<Timestamp> to;    // bookings starting after this are left out

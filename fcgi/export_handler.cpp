@@ -191,13 +191,16 @@ void ExportHandler::answer_export(const HttpRequest& request, std::string_view a
         return std::pair{feed_etag({v.version, user.user_id, route.api_path, canonical, fingerprint_}), v.changed_at};
     };
     auto [etag, last_modified] = validators(version);
+    const auto validator_headers = [&]() -> Headers {
+        return {{"Cache-Control", "private"}, {"ETag", etag}, {"Last-Modified", http_date(last_modified)}};
+    };
     const auto record_usage = [&] {
         if (usage_.empty()) usage_since_ = Clock::now();
         usage_.record(user.key_id, {now, request.remote_addr,
                                     route.api_path + "?" + canonical_query_a(query.pairs(), {"signature", "timestamp"}),
                                     !params.only_public});
     };
-    Headers headers = {{"Cache-Control", "private"}, {"ETag", etag}, {"Last-Modified", http_date(last_modified)}};
+    Headers headers = validator_headers();
     if (is_not_modified(request.if_none_match, request.if_modified_since, etag, last_modified)) {
         outcome.status = 304;
         out.send(304, headers, {});
@@ -228,7 +231,7 @@ void ExportHandler::answer_export(const HttpRequest& request, std::string_view a
         if (seen.version != version.version) {
             version = seen;
             std::tie(etag, last_modified) = validators(version);
-            headers = {{"Cache-Control", "private"}, {"ETag", etag}, {"Last-Modified", http_date(last_modified)}};
+            headers = validator_headers();
         }
         sql::BookingQuery q;
         q.service_types = selection.types();

@@ -12,7 +12,11 @@ std::string percent_decode_path(std::string_view raw) {
     // '+' is literal in a path; only %XX is decoded. Invalid escapes and
     // invalid UTF-8 leave a path that routing refuses with 404.
     std::string plus_safe;
-    for (const char c : raw) plus_safe += c == '+' ? std::string("%2B") : std::string(1, c);
+    plus_safe.reserve(raw.size());
+    for (const char c : raw) {
+        if (c == '+') plus_safe += "%2B";
+        else plus_safe.push_back(c);
+    }
     return form::decode(plus_safe).text;
 }
 

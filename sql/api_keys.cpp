@@ -40,16 +40,6 @@ bool is_ip_address(const std::string& text) {
     return inet_pton(AF_INET, text.c_str(), buffer) == 1 || inet_pton(AF_INET6, text.c_str(), buffer) == 1;
 }
 
-std::string postgres_text(Timestamp t) {
-    using namespace std::chrono;
-    const auto day = floor<days>(t);
-    const year_month_day ymd{day};
-    const hh_mm_ss hms{t - day};
-    return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:06}+00", int(ymd.year()), unsigned(ymd.month()),
-                       unsigned(ymd.day()), hms.hours().count(), hms.minutes().count(), hms.seconds().count(),
-                       hms.subseconds().count());
-}
-
 }  // namespace
 
 std::optional<ApiKeyRecord> find_api_key(Connection& connection, std::string_view token) {
@@ -82,7 +72,7 @@ void UsageBatch::flush(Connection& connection) {
     std::vector<std::string> ids, times, ips, uris, auths, counts;
     for (const auto& [id, p] : pending_) {
         ids.push_back(std::to_string(id));
-        times.push_back(postgres_text(p.last.used_at));
+        append_timestamptz_text(times.emplace_back(), p.last.used_at);
         ips.push_back(p.last.ip);
         uris.push_back(p.last.uri);
         auths.push_back(p.last.authenticated ? "t" : "f");

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/booking.hpp"
+#include "sql/params.hpp"
 
 namespace vx::sql {
 namespace {
@@ -82,12 +83,7 @@ public:
     }
     CopyRow& time(Timestamp t) {
         sep();
-        const auto day = std::chrono::floor<std::chrono::days>(t);
-        const std::chrono::year_month_day ymd{day};
-        const std::chrono::hh_mm_ss hms{std::chrono::floor<std::chrono::seconds>(t) - day};
-        fmt::format_to(std::back_inserter(out_), "{:04}-{:02}-{:02} {:02}:{:02}:{:02}+00", int(ymd.year()),
-                       unsigned(ymd.month()), unsigned(ymd.day()), hms.hours().count(), hms.minutes().count(),
-                       hms.seconds().count());
+        append_timestamptz_text(out_, t);
         return *this;
     }
     CopyRow& text(std::string_view v) {

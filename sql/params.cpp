@@ -1,5 +1,9 @@
 #include "sql/params.hpp"
 
+#include <fmt/format.h>
+
+#include <iterator>
+
 
 namespace vx::sql {
 namespace {
@@ -45,6 +49,16 @@ Params& Params::add_text_array(const std::vector<std::string>& values, Oid type)
     }
     literal.push_back('}');
     return push(std::move(literal), type, 0);
+}
+
+void append_timestamptz_text(std::string& out, Timestamp t) {
+    using namespace std::chrono;
+    const auto day = floor<days>(t);
+    const year_month_day ymd{day};
+    const hh_mm_ss hms{t - day};
+    fmt::format_to(std::back_inserter(out), "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:06}+00", int(ymd.year()),
+                   unsigned(ymd.month()), unsigned(ymd.day()), hms.hours().count(), hms.minutes().count(),
+                   hms.seconds().count(), hms.subseconds().count());
 }
 
 std::vector<const char*> Params::value_pointers() const {

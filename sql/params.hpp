@@ -52,6 +52,10 @@ private:
     std::vector<int> formats_;
 };
 
+// The text form of a timestamptz value, "2026-12-04 09:30:00.250000+00", for
+// array literals and COPY data (single values travel in binary).
+void append_timestamptz_text(std::string& out, Timestamp t);
+
 // Microseconds between the Unix epoch and PostgreSQL's (2000-01-01).
 inline constexpr std::int64_t postgres_epoch_offset_us = 946'684'800'000'000;
 

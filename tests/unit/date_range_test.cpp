@@ -589,3 +589,11 @@ TEST_CASE("zone names in another case are found, as Indico's pytz found them", "
     CHECK(vx::find_zone("us/eastern")->name() == vx::find_zone("US/Eastern")->name());
     CHECK(refusal([] { vx::find_zone("europe/zurichx"); }) == "400 Bad timezone: 'europe/zurichx'");
 }
+
+TEST_CASE("a command-line day is midnight UTC of a real calendar date", "[date_range]") {
+    // 2026-12-01T00:00:00Z = 1796083200 (date -u -d 2026-12-01 +%s).
+    CHECK(vx::parse_utc_date("2026-12-01") == vx::Timestamp{std::chrono::seconds{1796083200}});
+    CHECK_FALSE(vx::parse_utc_date("2026-02-30").has_value());
+    CHECK_FALSE(vx::parse_utc_date("2026-12-1").has_value());
+    CHECK_FALSE(vx::parse_utc_date("today").has_value());
+}
